@@ -28,7 +28,10 @@ pip_stamp=$(stamp_of requirements.txt)
 if [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$pip_stamp" ]; then
   step "installing Python packages into .venv from requirements.txt"
   [ -x .venv/bin/python ] || python3 -m venv .venv
-  .venv/bin/pip install --retries 0 --disable-pip-version-check -q -r requirements.txt
+  # This machine's pip config names a second local index that lacks most folders; its
+  # "Location … is ignored" warnings say nothing about the install, so they are dropped.
+  .venv/bin/pip install --retries 0 --disable-pip-version-check -q -r requirements.txt 2>&1 |
+    { grep -v 'is ignored: it is neither a file nor a directory' || true; }
   echo "$pip_stamp" > .venv/.setup-stamp
 fi
 

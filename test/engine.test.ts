@@ -43,7 +43,8 @@ function projectWithNative(state: 'unbuilt' | 'absent'): string {
 }
 
 describe('engine ladder', () => {
-  before(() => execFileSync('npx', ['tsc', '-p', ROOT], { cwd: ROOT })); // children load dist/
+  // Children load dist/. (node_modules/.bin/tsc is tslab's TypeScript 5.0 fork, hence the explicit path.)
+  before(() => execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', ROOT], { cwd: ROOT }));
 
   it('picks native automatically when the binding is built, and the suite runs on it', async () => {
     const engine = await selectEngine();

@@ -3,6 +3,8 @@
  * Layer names (block1_conv1 … block5_pool) are the contract that weight files are matched against.
  */
 import * as tf from '@tensorflow/tfjs';
+import { UserFacingError } from './errors';
+import { kernelAndBias, readKerasWeights, WeightArray } from './weights-h5';
 
 /** Keras's published ImageNet weights without the top, as keras/applications/vgg16.py names them. */
 export const VGG16_NOTOP_WEIGHTS = {
@@ -51,4 +53,44 @@ export function buildVgg16Base(options: Vgg16Options = {}): tf.LayersModel {
   });
   model.trainable = false;
   return model;
+}
+
+/**
+ * Assigns a Keras weights file to the base, layer by layer by name, after checking every shape.
+ * Nothing is assigned unless the whole file fits.
+ */
+export async function loadVgg16Weights(model: tf.LayersModel, filePath: string): Promise<void> {
+  const weights = await readKerasWeights(filePath);
+  const fail = (what: string) => new UserFacingError(`weights file ${filePath}: ${what}; expected Keras's VGG16 notop weights`);
+  const assignments: [tf.layers.Layer, tf.Tensor[]][] = [];
+  for (const name of VGG16_CONV_LAYERS) {
+    const layer = model.getLayer(name);
+    const arrays = weights.get(name);
+    if (!arrays) throw fail(`no layer ${name}`);
+    const { kernel, bias } = kernelAndBias(arrays);
+    const [kernelShape, biasShape] = layer.getWeights().map((w) => w.shape);
+    for (const [what, found, want] of [['kernel', kernel, kernelShape], ['bias', bias, biasShape]] as const) {
+      if (!found) throw fail(`layer ${name} has no ${what}`);
+      if (found.shape.join('×') !== want.join('×')) {
+        throw fail(`layer ${name} ${what} ${found.name} has shape ${found.shape.join('×')}, the model needs ${want.join('×')}`);
+      }
+    }
+    assignments.push([layer, [tf.tensor(kernel!.values, kernelShape), tf.tensor(bias!.values, biasShape)]]);
+  }
+  for (const [layer, tensors] of assignments) {
+    layer.setWeights(tensors);
+    tf.dispose(tensors);
+  }
+}
+
+/** The base's weights in the published file's layout (block1_conv1_W_1:0 …), e.g. to serve in tests. */
+export function vgg16WeightArrays(model: tf.LayersModel): { layer: string; arrays: WeightArray[] }[] {
+  return model.layers.map((layer) => ({
+    layer: layer.name,
+    arrays: layer.getWeights().map((w, i) => ({
+      name: `${layer.name}_${i === 0 ? 'W' : 'b'}_1:0`,
+      shape: w.shape,
+      values: w.dataSync() as Float32Array,
+    })),
+  }));
 }
