@@ -57,6 +57,8 @@ export interface LoadCifar10Options {
   /** Keep a stratified subset: this many training images, and testSubset test images. */
   subset?: number;
   testSubset?: number;
+  /** Which file to download when none is supplied; default the official archive. */
+  remote?: RemoteFile;
   /** Seed of the subset choice. */
   seed?: number;
   quiet?: boolean;
@@ -65,10 +67,11 @@ export interface LoadCifar10Options {
 /** Loads CIFAR-10 as Keras's cifar10.load_data() does, from the binary archive. */
 export async function loadCifar10(options: LoadCifar10Options = {}): Promise<Cifar10> {
   const supplied = options.archive ?? process.env.TL_CIFAR10_ARCHIVE;
-  const archive = supplied ? path.resolve(supplied) : await fetchToCache(CIFAR10_ARCHIVE, { quiet: options.quiet });
+  const remote = options.remote ?? CIFAR10_ARCHIVE;
+  const archive = supplied ? path.resolve(supplied) : await fetchToCache(remote, { quiet: options.quiet });
   if (supplied) {
     if (!fs.existsSync(supplied)) throw new UserFacingError(`CIFAR-10 archive ${archive}: no such file; check the path or TL_CIFAR10_ARCHIVE`);
-    await warnIfNotOfficial(archive, CIFAR10_ARCHIVE);
+    await warnIfNotOfficial(archive, remote);
   }
   let data: Cifar10;
   try {

@@ -4,10 +4,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { UserFacingError } from './errors';
+import * as fs from 'fs';
+import * as path from 'path';
+import { fetchToCache, md5OfFile, RemoteFile, warnIfNotOfficial } from './download';
 import { kernelAndBias, readKerasWeights, WeightArray } from './weights-h5';
 
 /** Keras's published ImageNet weights without the top, as keras/applications/vgg16.py names them. */
-export const VGG16_NOTOP_WEIGHTS = {
+export const VGG16_NOTOP_WEIGHTS: RemoteFile = {
+  what: 'VGG16 weights',
   fileName: 'vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5',
   bytes: 58_889_256,
   md5: '6d6bbae143d832006294945121d1f1fc',
@@ -15,7 +19,7 @@ export const VGG16_NOTOP_WEIGHTS = {
     'https://storage.googleapis.com/tensorflow/keras-applications/vgg16/vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5',
     'https://github.com/fchollet/deep-learning-models/releases/download/v0.1/vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5',
   ],
-} as const;
+};
 
 /** Filters per block; each block ends in a 2×2 max-pool. */
 const BLOCKS: readonly number[][] = [[64, 64], [128, 128], [256, 256, 256], [512, 512, 512], [512, 512, 512]];
@@ -93,4 +97,43 @@ export function vgg16WeightArrays(model: tf.LayersModel): { layer: string; array
       values: w.dataSync() as Float32Array,
     })),
   }));
+}
+
+export interface PretrainedOptions extends Vgg16Options {
+  /** A local weights file; default TL_VGG16_WEIGHTS, else the download cache (downloading if needed). */
+  weights?: string;
+  /** Which file to download when none is supplied; default Keras's published notop file. */
+  remote?: RemoteFile;
+  quiet?: boolean;
+}
+
+export interface PretrainedVgg16 {
+  model: tf.LayersModel;
+  /** The weights file and its md5 (the feature cache is keyed by it). */
+  weightsFile: string;
+  weightsMd5: string;
+}
+
+/** keras.applications.VGG16(weights='imagenet', include_top=False), frozen. */
+export async function pretrainedVgg16(options: PretrainedOptions = {}): Promise<PretrainedVgg16> {
+  const remote = options.remote ?? VGG16_NOTOP_WEIGHTS;
+  const supplied = options.weights ?? process.env.TL_VGG16_WEIGHTS;
+  const file = supplied ? path.resolve(supplied) : await fetchToCache(remote, { quiet: options.quiet });
+  if (supplied) {
+    if (!fs.existsSync(file)) throw new UserFacingError(`weights file ${file}: no such file; check the path or TL_VGG16_WEIGHTS`);
+    await warnIfNotOfficial(file, remote);
+  }
+  const model = buildVgg16Base(options);
+  try {
+    await loadVgg16Weights(model, file);
+  } catch (err) {
+    model.dispose();
+    // A broken file in our own cache is removed, so the next run downloads it again.
+    if (!supplied && err instanceof UserFacingError) {
+      fs.rmSync(file, { force: true });
+      throw new UserFacingError(`${err.message}; deleted from the cache, run again to re-download`);
+    }
+    throw err;
+  }
+  return { model, weightsFile: file, weightsMd5: await md5OfFile(file) };
 }

@@ -74,7 +74,13 @@ export async function writeKerasWeights(filePath: string, layers: { layer: strin
     for (const { layer, arrays } of layers) {
       const group = file.create_group(layer);
       if (arrays.length) group.create_attribute('weight_names', arrays.map((a) => a.name));
-      for (const a of arrays) group.create_dataset({ name: a.name, data: a.values, shape: a.shape, dtype: '<f' });
+      for (const a of arrays) {
+        // Newer Keras names are paths below the layer's group (block1_conv1/kernel:0).
+        let parent = group;
+        const parts = a.name.split('/');
+        for (const part of parts.slice(0, -1)) parent = (parent.get(part) as typeof group | null) ?? parent.create_group(part);
+        parent.create_dataset({ name: parts[parts.length - 1], data: a.values, shape: a.shape, dtype: '<f' });
+      }
     }
   } finally {
     file.close();
