@@ -113,11 +113,14 @@ export async function readCifar10Archive(archive: string): Promise<Cifar10> {
       members.set(name, reader);
     }
   })();
-  // Either side can fail first: a bad record stops the reader, a bad gzip stops the pipe.
-  await Promise.all([reading, pipeArchive(archive, extract, fail)]).catch((err) => {
+  // Either side can fail first: a bad record stops the reader, a bad gzip stops the pipe (and the
+  // reader then sees the raw stream error). The reader's explanation is the more precise one.
+  const outcomes = await Promise.allSettled([reading, pipeArchive(archive, extract, fail)]);
+  const errors = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as Error] : []));
+  if (errors.length) {
     extract.destroy();
-    throw err;
-  });
+    throw errors.find((e) => e instanceof UserFacingError) ?? fail(`unreadable (${errors[0].message})`);
+  }
 
   const missing = [...TRAIN_MEMBERS, TEST_MEMBER].filter((m) => !members.has(m));
   if (missing.length) throw fail(`missing ${missing.map((m) => MEMBER_DIR + m).join(', ')}; is this the binary version of CIFAR-10?`);
