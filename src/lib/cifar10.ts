@@ -97,6 +97,17 @@ export async function readCifar10Archive(archive: string): Promise<Cifar10> {
   const fail = (what: string) => new UserFacingError(`CIFAR-10 archive ${archive}: ${what}`);
   const members = new Map<string, MemberReader>();
   let classNames: string[] = [];
+  // The five training batches are written straight into one buffer (no copy at the end), which
+  // needs them to be of equal size, as in the official archive.
+  let train: ImageSet | undefined;
+  const trainSlot = (name: string, size: number): Slot | undefined => {
+    const k = TRAIN_MEMBERS.indexOf(name);
+    if (k < 0) return undefined;
+    const records = size / RECORD_BYTES;
+    train ??= { images: new Uint8Array(5 * records * PIXELS_PER_IMAGE), labels: new Uint8Array(5 * records), count: 5 * records };
+    if (train.count !== 5 * records) throw fail(`${MEMBER_DIR}${name} holds ${records} records, the other batches ${train.count / 5}; expected equal batches`);
+    return { set: train, first: k * records };
+  };
   const extract = tar.extract();
   const reading = (async () => {
     for await (const entry of extract) {
@@ -107,7 +118,7 @@ export async function readCifar10Archive(archive: string): Promise<Cifar10> {
         continue;
       }
       if (name === 'readme.html') { entry.resume(); continue; }
-      const reader = new MemberReader(name, entry.header.size ?? 0, fail);
+      const reader = new MemberReader(name, entry.header.size ?? 0, fail, trainSlot(name, entry.header.size ?? 0));
       for await (const chunk of entry) reader.push(chunk as Buffer);
       reader.end();
       members.set(name, reader);
@@ -126,7 +137,7 @@ export async function readCifar10Archive(archive: string): Promise<Cifar10> {
   if (missing.length) throw fail(`missing ${missing.map((m) => MEMBER_DIR + m).join(', ')}; is this the binary version of CIFAR-10?`);
   if (classNames.length !== NUM_CLASSES) throw fail(`${MEMBER_DIR}${META_MEMBER} lists ${classNames.length} class names, expected ${NUM_CLASSES}`);
   return {
-    train: concatSets(TRAIN_MEMBERS.map((m) => members.get(m)!.result())),
+    train: train!,
     test: members.get(TEST_MEMBER)!.result(),
     classNames,
     archive,
@@ -158,18 +169,28 @@ export function pick(set: ImageSet, indices: ArrayLike<number>): ImageSet {
   return { images, labels, count: indices.length };
 }
 
+/** Where a member's images go: `set`, from image index `first` on. */
+interface Slot {
+  set: ImageSet;
+  first: number;
+}
+
 /** Turns records (label + R, G, B planes) into NHWC images as they stream in. */
 class MemberReader {
   private readonly images: Uint8Array;
   private readonly labels: Uint8Array;
+  private readonly expected: number;
   private readonly carry = Buffer.alloc(RECORD_BYTES);
   private carried = 0;
   private records = 0;
 
-  constructor(private readonly name: string, size: number, private readonly fail: (what: string) => UserFacingError) {
+  constructor(private readonly name: string, size: number, private readonly fail: (what: string) => UserFacingError, slot?: Slot) {
     if (size % RECORD_BYTES !== 0) throw fail(`${MEMBER_DIR}${name} is ${size} bytes, not a multiple of the ${RECORD_BYTES}-byte record`);
-    this.images = new Uint8Array((size / RECORD_BYTES) * PIXELS_PER_IMAGE);
-    this.labels = new Uint8Array(size / RECORD_BYTES);
+    this.expected = size / RECORD_BYTES;
+    const set = slot?.set ?? { images: new Uint8Array(this.expected * PIXELS_PER_IMAGE), labels: new Uint8Array(this.expected), count: this.expected };
+    const first = slot?.first ?? 0;
+    this.images = set.images.subarray(first * PIXELS_PER_IMAGE, (first + this.expected) * PIXELS_PER_IMAGE);
+    this.labels = set.labels.subarray(first, first + this.expected);
   }
 
   push(chunk: Buffer): void {
@@ -188,7 +209,7 @@ class MemberReader {
   }
 
   end(): void {
-    if (this.carried !== 0 || this.records !== this.labels.length) throw this.fail(`${MEMBER_DIR}${this.name} ends inside a record`);
+    if (this.carried !== 0 || this.records !== this.expected) throw this.fail(`${MEMBER_DIR}${this.name} ends inside a record`);
   }
 
   result(): ImageSet {
@@ -238,18 +259,4 @@ async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const chunk of stream) parts.push(chunk);
   return Buffer.concat(parts);
-}
-
-function concatSets(sets: ImageSet[]): ImageSet {
-  const count = sets.reduce((n, s) => n + s.count, 0);
-  if (sets.length === 1) return sets[0];
-  const images = new Uint8Array(count * PIXELS_PER_IMAGE);
-  const labels = new Uint8Array(count);
-  let at = 0;
-  for (const s of sets) {
-    images.set(s.images, at * PIXELS_PER_IMAGE);
-    labels.set(s.labels, at);
-    at += s.count;
-  }
-  return { images, labels, count };
 }
