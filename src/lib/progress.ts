@@ -36,7 +36,7 @@ export class Progress {
       this.out.write(`\r${this.line()}`);
     } else {
       const tenth = Math.floor((10 * done) / Math.max(1, this.total));
-      if (tenth === this.lastTenth) return;
+      if (tenth === this.lastTenth || done >= this.total) return; // finish() draws the last line
       this.lastTenth = tenth;
       this.out.write(`${this.line()}\n`);
     }

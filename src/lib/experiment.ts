@@ -1,0 +1,101 @@
+/**
+ * The article's experiment, as the notebook and the command line run it: data, frozen base,
+ * features (computed once and cached, or inside every batch), head, training.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Cifar10, ImageSet, loadCifar10 } from './cifar10';
+import { extractFeatures } from './features';
+import { featureCachePath, FeatureKey, md5OfBytes, readFeatureCache, writeFeatureCache } from './feature-cache';
+import { dataDir } from './paths';
+import { Preprocessing } from './preprocess';
+import { ensureSyntheticArchive } from './synthetic';
+import { buildHead, compileLikeKeras, featureSource, fit, History, imageSource, TrainOptions } from './train';
+import { buildVgg16Base, pretrainedVgg16, vgg16WeightArrays } from './vgg16';
+import { UserFacingError } from './errors';
+
+export type Strategy = 'cached' | 'end-to-end';
+
+export interface DataChoice {
+  data: Cifar10;
+  /** "CIFAR-10" or "synthetic CIFAR-10-format images", and why, for the top of the report. */
+  description: string;
+  synthetic: boolean;
+}
+
+/** Real CIFAR-10 when it can be had; otherwise the synthetic set, saying so. */
+export async function chooseData(options: { synthetic?: boolean; subset?: number; testSubset?: number; seed?: number } = {}): Promise<DataChoice> {
+  const subsets = { subset: options.subset, testSubset: options.testSubset, seed: options.seed, quiet: false };
+  if (!options.synthetic) {
+    try {
+      return { data: await loadCifar10(subsets), description: 'CIFAR-10 (the official binary archive)', synthetic: false };
+    } catch (err) {
+      console.log(`CIFAR-10 unavailable: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  const train = Math.max(options.subset ?? 0, 5000);
+  const test = Math.max(options.testSubset ?? 0, 1000);
+  const archive = await ensureSyntheticArchive(dataDir(), { train, test, seed: 42 });
+  const data = await loadCifar10({ ...subsets, archive, quiet: true });
+  return { data, description: `synthetic CIFAR-10-format images (${archive.split('/').pop()}), generated offline`, synthetic: true };
+}
+
+export interface BaseChoice {
+  model: tf.LayersModel;
+  weightsMd5: string;
+  description: string;
+  imagenet: boolean;
+}
+
+/** VGG16 with ImageNet weights when they can be had; otherwise seeded random weights, saying so. */
+export async function chooseBase(options: { random?: boolean } = {}): Promise<BaseChoice> {
+  if (!options.random) {
+    try {
+      const { model, weightsMd5 } = await pretrainedVgg16();
+      return { model, weightsMd5, description: 'VGG16 with Keras\'s ImageNet weights', imagenet: true };
+    } catch (err) {
+      console.log(`ImageNet weights unavailable: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  const model = buildVgg16Base({ seed: 42 });
+  const weightsMd5 = md5OfBytes(Buffer.concat(vgg16WeightArrays(model).flatMap((l) => l.arrays.map((a) => Buffer.from(a.values.buffer)))));
+  return { model, weightsMd5, description: 'VGG16 with seeded random weights (ImageNet weights unavailable)', imagenet: false };
+}
+
+/** Base features of a set, from the cache when present and valid, else computed and cached. */
+export async function cachedFeatures(base: BaseChoice, set: ImageSet, preprocess: Preprocessing, label: string): Promise<{ values: Float32Array; fromCache: boolean; seconds: number }> {
+  const key: FeatureKey = { weightsMd5: base.weightsMd5, imagesMd5: md5OfBytes(set.images), preprocess, inputShape: base.model.inputs[0].shape.slice(1) as number[] };
+  const file = featureCachePath(key);
+  const start = performance.now();
+  const hit = readFeatureCache(file, key);
+  if (hit && hit.count === set.count) return { values: hit.values, fromCache: true, seconds: (performance.now() - start) / 1000 };
+  const values = await extractFeatures(base.model, set, { preprocess, progress: true, label });
+  writeFeatureCache(file, key, values, set.count);
+  return { values, fromCache: false, seconds: (performance.now() - start) / 1000 };
+}
+
+export interface TrainRun {
+  head: tf.Sequential;
+  history: History;
+  seconds: { features: number; training: number };
+}
+
+/** Trains a fresh head on `data` with the chosen strategy. Same seed → same mathematics for both. */
+export async function trainClassifier(base: BaseChoice, data: Cifar10, options: TrainOptions & { preprocess?: Preprocessing; strategy?: Strategy } = {}): Promise<TrainRun> {
+  const preprocess = options.preprocess ?? 'seed';
+  const featureShape = base.model.outputs[0].shape.slice(1) as number[];
+  const head = buildHead(featureShape, options.seed ?? 42);
+  if (options.strategy === 'end-to-end') {
+    const full = tf.model({ inputs: base.model.inputs, outputs: head.apply(base.model.outputs[0]) as tf.SymbolicTensor });
+    compileLikeKeras(full);
+    const start = performance.now();
+    const history = await fit(full, imageSource(data.train, preprocess), imageSource(data.test, preprocess), options);
+    return { head, history, seconds: { features: 0, training: (performance.now() - start) / 1000 } };
+  }
+  if (options.strategy !== undefined && options.strategy !== 'cached') throw new UserFacingError(`strategy ${options.strategy} is not one of cached, end-to-end`);
+  const train = await cachedFeatures(base, data.train, preprocess, 'features (train)');
+  const test = await cachedFeatures(base, data.test, preprocess, 'features (test)');
+  compileLikeKeras(head);
+  const start = performance.now();
+  const history = await fit(head, featureSource(train.values, featureShape, data.train.labels), featureSource(test.values, featureShape, data.test.labels), options);
+  return { head, history, seconds: { features: train.seconds + test.seconds, training: (performance.now() - start) / 1000 } };
+}
