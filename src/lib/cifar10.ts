@@ -84,6 +84,11 @@ export async function loadCifar10(options: LoadCifar10Options = {}): Promise<Cif
     }
     throw err;
   }
+  return withSubsets(data, options);
+}
+
+/** The stratified subsets that `options` ask for (the whole sets when they ask for none). */
+export function withSubsets(data: Cifar10, options: { subset?: number; testSubset?: number; seed?: number }): Cifar10 {
   const seed = options.seed ?? 42;
   return {
     ...data,

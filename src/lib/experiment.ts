@@ -3,7 +3,7 @@
  * features (computed once and cached, or inside every batch), head, training.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Cifar10, ImageSet, loadCifar10 } from './cifar10';
+import { Cifar10, ImageSet, loadCifar10, readCifar10Archive, withSubsets } from './cifar10';
 import { extractFeatures } from './features';
 import { featureCachePath, FeatureKey, md5OfBytes, readFeatureCache, writeFeatureCache } from './feature-cache';
 import { dataDir } from './paths';
@@ -35,7 +35,8 @@ export async function chooseData(options: { synthetic?: boolean; subset?: number
   const train = Math.max(options.subset ?? 0, 5000);
   const test = Math.max(options.testSubset ?? 0, 1000);
   const archive = await ensureSyntheticArchive(dataDir(), { train, test, seed: 42 });
-  const data = await loadCifar10({ ...subsets, archive, quiet: true });
+  // Our own archive: read directly (loadCifar10 would warn that it is not the official file).
+  const data = withSubsets(await readCifar10Archive(archive), subsets);
   return { data, description: `synthetic CIFAR-10-format images (${archive.split('/').pop()}), generated offline`, synthetic: true };
 }
 
@@ -98,4 +99,33 @@ export async function trainClassifier(base: BaseChoice, data: Cifar10, options: 
   const start = performance.now();
   const history = await fit(head, featureSource(train.values, featureShape, data.train.labels), featureSource(test.values, featureShape, data.test.labels), options);
   return { head, history, seconds: { features: train.seconds + test.seconds, training: (performance.now() - start) / 1000 } };
+}
+
+/**
+ * Seconds per training batch: the head alone on features, and the whole network with the base
+ * unfrozen (what fine-tuning costs). The base is frozen again afterwards.
+ */
+export async function measureUnfreezeCost(base: BaseChoice, batchSize = 32): Promise<{ headOnly: number; unfrozen: number }> {
+  const featureShape = base.model.outputs[0].shape.slice(1) as number[];
+  const time = async (model: tf.LayersModel, inputShape: number[]) => {
+    compileLikeKeras(model);
+    const x = tf.randomUniform([batchSize, ...inputShape]);
+    const y = tf.oneHot(tf.zeros([batchSize], 'int32'), 10);
+    await model.trainOnBatch(x, y); // warm-up
+    const start = performance.now();
+    for (let i = 0; i < 3; i++) await model.trainOnBatch(x, y);
+    tf.dispose([x, y]);
+    return (performance.now() - start) / 3000;
+  };
+  const head = buildHead(featureShape, 1);
+  const headOnly = await time(head, featureShape);
+  head.dispose();
+  base.model.trainable = true;
+  const head2 = buildHead(featureShape, 2);
+  try {
+    const full = tf.model({ inputs: base.model.inputs, outputs: head2.apply(base.model.outputs[0]) as tf.SymbolicTensor });
+    return { headOnly, unfrozen: await time(full, base.model.inputs[0].shape.slice(1) as number[]) };
+  } finally {
+    base.model.trainable = false;
+  }
 }
