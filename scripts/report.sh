@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Executes notebooks/pretrained-transfer.ipynb headless with the tslab kernel from .venv and writes
-# reports/pretrained-transfer.ipynb (executed) and reports/pretrained-transfer.html.
+# reports/pretrained-transfer.ipynb (executed) and reports/pretrained-transfer.html
+# (TL_REPORT_DIR names another folder; the notebook's TL_* settings pass through).
 # Both are written under temporary names and renamed only when the whole run succeeded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 name=pretrained-transfer
-mkdir -p reports
-tmp=$(mktemp -d reports/.run-XXXXXX)
+out=${TL_REPORT_DIR:-reports}
+mkdir -p "$out"
+tmp=$(mktemp -d "$out/.run-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 # The kernel runs with the notebook's folder as working directory; the TensorFlow library's
 # informational logging would otherwise land in cell outputs.
@@ -14,7 +16,8 @@ export TF_CPP_MIN_LOG_LEVEL=2
 .venv/bin/jupyter nbconvert --to notebook --execute "notebooks/$name.ipynb" \
   --ExecutePreprocessor.kernel_name=tslab --ExecutePreprocessor.timeout=-1 \
   --output-dir "$tmp" --output "$name.ipynb" --log-level=WARN
-.venv/bin/jupyter nbconvert --to html "$tmp/$name.ipynb" --output-dir "$tmp" --output "$name.html" --log-level=WARN
-mv "$tmp/$name.ipynb" "reports/$name.ipynb"
-mv "$tmp/$name.html" "reports/$name.html"
-echo "report: reports/$name.html (executed notebook: reports/$name.ipynb)"
+.venv/bin/jupyter nbconvert --to html "$tmp/$name.ipynb" --output-dir "$tmp" --output "$name.html" --log-level=WARN \
+  --TemplateExporter.extra_template_basedirs=templates --template offline
+mv "$tmp/$name.ipynb" "$out/$name.ipynb"
+mv "$tmp/$name.html" "$out/$name.html"
+echo "report: $out/$name.html (executed notebook: $out/$name.ipynb)"
