@@ -45,7 +45,7 @@ export async function useEngine(name: EngineName): Promise<Engine> {
     engine = { name, detail, why: '' };
     started.set(name, engine);
   }
-  if (!(await tf.setBackend(BACKEND_OF[name]))) throw new EngineUnavailableError(`engine ${name} failed to initialise`);
+  if (!(await quietly(() => tf.setBackend(BACKEND_OF[name])))) throw new EngineUnavailableError(`engine ${name} failed to initialise`);
   current = engine;
   return engine;
 }
@@ -86,9 +86,6 @@ function parseEngineName(value: string | undefined): EngineName | undefined {
 async function start(name: EngineName): Promise<string> {
   if (name === 'native') return startNative();
   if (name === 'wasm') return startWasm();
-  // tfjs prints a banner recommending tfjs-node whenever the cpu backend starts in Node unless
-  // IS_TEST is set; the engine line above already says why we are on this rung.
-  tf.env().set('IS_TEST', true);
   return 'pure JavaScript';
 }
 
@@ -123,6 +120,21 @@ async function startWasm(): Promise<string> {
   return `WebAssembly${simd ? ' SIMD' : ''}, ${wasm.getThreadsCount()} thread`;
 }
 let wasmPathsSet = false;
+
+/**
+ * The cpu backend prints a banner recommending tfjs-node when it is created in Node, unless IS_TEST
+ * is set; our engine line already says why we are on this rung. IS_TEST also turns on kernel leak
+ * checks, so it is set only while the backend is created.
+ */
+async function quietly<T>(work: () => Promise<T>): Promise<T> {
+  const wasTest = tf.env().getBool('IS_TEST');
+  tf.env().set('IS_TEST', true);
+  try {
+    return await work();
+  } finally {
+    tf.env().set('IS_TEST', wasTest);
+  }
+}
 
 function oneLine(err: Error): string {
   return String(err?.message ?? err).split('\n')[0];

@@ -32,8 +32,9 @@ export async function chooseData(options: { synthetic?: boolean; subset?: number
       console.log(`CIFAR-10 unavailable: ${(err as Error).message.split('\n')[0]}`);
     }
   }
-  const train = Math.max(options.subset ?? 0, 5000);
-  const test = Math.max(options.testSubset ?? 0, 1000);
+  // A small synthetic set serves quick runs; CIFAR-10's full size (written once, ~12 s) serves larger ones.
+  const train = (options.subset ?? 0) > 5000 ? 50_000 : 5000;
+  const test = (options.testSubset ?? 0) > 1000 ? 10_000 : 1000;
   const archive = await ensureSyntheticArchive(dataDir(), { train, test, seed: 42 });
   // Our own archive: read directly (loadCifar10 would warn that it is not the official file).
   const data = withSubsets(await readCifar10Archive(archive), subsets);

@@ -104,7 +104,8 @@ export function encodeRecords(set: ImageSet): Buffer {
 
 /** Writes a CIFAR-10-format .tar.gz (5 data batches, test batch, meta), via a temporary name. */
 export async function writeCifar10Archive(target: string, data: Omit<Cifar10, 'archive'>): Promise<void> {
-  const perBatch = Math.ceil(data.train.count / 5);
+  if (data.train.count % 5 !== 0) throw new Error(`${target}: ${data.train.count} training images do not split into 5 equal batches`);
+  const perBatch = data.train.count / 5;
   const members: [string, Buffer][] = [];
   for (let k = 0; k < 5; k++) {
     const from = k * perBatch;
