@@ -45,7 +45,9 @@ export async function useEngine(name: EngineName): Promise<Engine> {
     engine = { name, detail, why: '' };
     started.set(name, engine);
   }
-  if (!(await quietly(() => tf.setBackend(BACKEND_OF[name])))) throw new EngineUnavailableError(`engine ${name} failed to initialise`);
+  // The first tensor written on a backend may print a banner (see quietly): write it here.
+  const ok = await quietly(async () => (await tf.setBackend(BACKEND_OF[name])) && (tf.tensor([0]).dispose(), true));
+  if (!ok) throw new EngineUnavailableError(`engine ${name} failed to initialise`);
   current = engine;
   return engine;
 }
@@ -114,7 +116,7 @@ async function startWasm(): Promise<string> {
     wasm.setWasmPaths(dir + '/');
     wasmPathsSet = true;
   }
-  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
+  if (!(await quietly(() => tf.setBackend('wasm')))) throw new Error('the wasm backend did not initialise');
   await tf.ready();
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   return `WebAssembly${simd ? ' SIMD' : ''}, ${wasm.getThreadsCount()} thread`;
@@ -122,9 +124,9 @@ async function startWasm(): Promise<string> {
 let wasmPathsSet = false;
 
 /**
- * The cpu backend prints a banner recommending tfjs-node when it is created in Node, unless IS_TEST
+ * The cpu backend prints a banner recommending tfjs-node on its first tensor in Node, unless IS_TEST
  * is set; our engine line already says why we are on this rung. IS_TEST also turns on kernel leak
- * checks, so it is set only while the backend is created.
+ * checks, so it is set only while the backend starts.
  */
 async function quietly<T>(work: () => Promise<T>): Promise<T> {
   const wasTest = tf.env().getBool('IS_TEST');

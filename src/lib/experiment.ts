@@ -12,6 +12,9 @@ import { ensureSyntheticArchive } from './synthetic';
 import { buildHead, compileLikeKeras, featureSource, fit, History, imageSource, TrainOptions } from './train';
 import { buildVgg16Base, pretrainedVgg16, vgg16WeightArrays } from './vgg16';
 import { UserFacingError } from './errors';
+import * as os from 'os';
+import { currentEngine } from './engine';
+import { extractFeaturesParallel } from './parallel-features';
 
 export type Strategy = 'cached' | 'end-to-end';
 
@@ -70,7 +73,11 @@ export async function cachedFeatures(base: BaseChoice, set: ImageSet, preprocess
   const start = performance.now();
   const hit = readFeatureCache(file, key);
   if (hit && hit.count === set.count) return { values: hit.values, fromCache: true, seconds: (performance.now() - start) / 1000 };
-  const values = await extractFeatures(base.model, set, { preprocess, progress: true, label });
+  // wasm and pure JS run one thread in Node: spread the work over worker threads, one per core.
+  const engine = currentEngine()?.name;
+  const values = engine === 'native' || engine === undefined || os.cpus().length < 2
+    ? await extractFeatures(base.model, set, { preprocess, progress: true, label })
+    : await extractFeaturesParallel(base.model, set, { engine, preprocess, progress: true, label: `${label}, ${os.cpus().length} workers` });
   writeFeatureCache(file, key, values, set.count);
   return { values, fromCache: false, seconds: (performance.now() - start) / 1000 };
 }

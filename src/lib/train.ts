@@ -103,7 +103,9 @@ export async function fit(model: tf.LayersModel, train: BatchSource, validation:
       lossSum += loss * indices.length;
       accSum += acc * indices.length;
     }
-    const val = await evaluate(model, validation, batchSize);
+    // Validation loss and accuracy are per-image sums, so the batch size only changes speed
+    // (Keras uses batch_size here too; larger batches make this loop cheaper).
+    const val = await evaluate(model, validation, 256);
     const logs = { loss: lossSum / train.count, accuracy: accSum / train.count, val_loss: val.loss, val_accuracy: val.accuracy, seconds: (performance.now() - start) / 1000 };
     history.loss.push(logs.loss);
     history.accuracy.push(logs.accuracy);
