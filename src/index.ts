@@ -8,6 +8,7 @@ export * from './lib/train';
 export * from './lib/experiment';
 export * from './lib/metrics';
 export * from './lib/synthetic';
+export * from './lib/session';
 export * from './viz/figures';
 export * from './viz/display';
 export * from './viz/tables';

@@ -86,3 +86,20 @@ describe('the workbook, executed by nbconvert with the tslab kernel', function (
     }
   });
 });
+
+describe('the workbook, stepped through in one kernel (nbclient, tslab)', () => {
+  it('restart-and-run-all works, and re-running every cell five times leaves live tensors and RSS flat', () => {
+    const out = execFileSync(path.join(ROOT, '.venv/bin/python'), [
+      'test/helpers/rerun_cells.py', 'notebooks/pretrained-transfer.ipynb', path.join(ROOT, 'notebooks'), '5'], {
+      cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', TL_SYNTHETIC: '1', TL_SUBSET: '300', TL_TEST_SUBSET: '100', TL_RANDOM_WEIGHTS: '1', TL_EPOCHS: '1' },
+    });
+    const { probes } = JSON.parse(out.trim().split('\n').pop()!) as { probes: { tensors: number; rssMB: number }[] };
+    console.log(`      live tensors after each round: ${probes.map((p) => p.tensors).join(', ')}; RSS MB: ${probes.map((p) => p.rssMB).join(', ')}`);
+    expect(probes).to.have.length(6);
+    expect(probes[0].tensors).to.be.greaterThan(0); // the base and the head are alive
+    for (const p of probes) expect(p.tensors).to.equal(probes[0].tensors);
+    // RSS: the later rounds stay within 10% of the first re-run (allocator warm-up happens in round 1).
+    for (const p of probes.slice(2)) expect(p.rssMB).to.be.at.most(probes[1].rssMB * 1.1);
+  });
+});

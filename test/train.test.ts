@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { useEngine } from '../src/lib/engine';
 import { syntheticCifar10 } from '../src/lib/synthetic';
-import { chooseBase, BaseChoice, trainClassifier, cachedFeatures } from '../src/lib/experiment';
+import { chooseBase, BaseChoice, trainClassifier, cachedFeatures, measureUnfreezeCost } from '../src/lib/experiment';
 import { ADAM, buildHead } from '../src/lib/train';
 import { featureCachePath, md5OfBytes } from '../src/lib/feature-cache';
 
@@ -78,5 +78,18 @@ describe('training with Keras semantics', () => {
       expect(again.fromCache).to.equal(false);
       expect(Buffer.from(again.values.buffer).equals(Buffer.from(first.values.buffer))).to.equal(true);
     }
+  });
+
+  it('leaves no tensors behind: both strategies (head disposed after) and the unfreeze measurement', async () => {
+    const before = tf.memory().numTensors;
+    for (const strategy of ['cached', 'end-to-end'] as const) {
+      const run = await trainClassifier(base, data, { epochs: 1, strategy });
+      expect(tf.tidy(() => (run.head.predict(tf.zeros([1, 1, 1, 512])) as tf.Tensor).shape)).to.deep.equal([1, 10]);
+      run.head.dispose();
+    }
+    const cost = await measureUnfreezeCost(base, 8);
+    expect(cost.unfrozen).to.be.greaterThan(cost.headOnly);
+    expect(tf.memory().numTensors).to.equal(before);
+    expect(base.model.trainableWeights).to.have.length(0);
   });
 });

@@ -9,7 +9,7 @@ import { featureCachePath, FeatureKey, md5OfBytes, readFeatureCache, writeFeatur
 import { dataDir } from './paths';
 import { Preprocessing } from './preprocess';
 import { ensureSyntheticArchive } from './synthetic';
-import { buildHead, compileLikeKeras, featureSource, fit, History, imageSource, TrainOptions } from './train';
+import { buildHead, compileLikeKeras, featureSource, fit, History, imageSource, releaseOptimizer, TrainOptions } from './train';
 import { buildVgg16Base, pretrainedVgg16, vgg16WeightArrays } from './vgg16';
 import { UserFacingError } from './errors';
 import * as os from 'os';
@@ -98,6 +98,8 @@ export async function trainClassifier(base: BaseChoice, data: Cifar10, options: 
     compileLikeKeras(full);
     const start = performance.now();
     const history = await fit(full, imageSource(data.train, preprocess), imageSource(data.test, preprocess), options);
+    releaseOptimizer(full);
+    releaseWrapper(head);
     return { head, history, seconds: { features: 0, training: (performance.now() - start) / 1000 } };
   }
   if (options.strategy !== undefined && options.strategy !== 'cached') throw new UserFacingError(`strategy ${options.strategy} is not one of cached, end-to-end`);
@@ -106,6 +108,7 @@ export async function trainClassifier(base: BaseChoice, data: Cifar10, options: 
   compileLikeKeras(head);
   const start = performance.now();
   const history = await fit(head, featureSource(train.values, featureShape, data.train.labels), featureSource(test.values, featureShape, data.test.labels), options);
+  releaseOptimizer(head);
   return { head, history, seconds: { features: train.seconds + test.seconds, training: (performance.now() - start) / 1000 } };
 }
 
@@ -118,11 +121,12 @@ export async function measureUnfreezeCost(base: BaseChoice, batchSize = 32): Pro
   const time = async (model: tf.LayersModel, inputShape: number[]) => {
     compileLikeKeras(model);
     const x = tf.randomUniform([batchSize, ...inputShape]);
-    const y = tf.oneHot(tf.zeros([batchSize], 'int32'), 10);
+    const y = tf.tidy(() => tf.oneHot(tf.zeros([batchSize], 'int32'), 10));
     await model.trainOnBatch(x, y); // warm-up
     const start = performance.now();
     for (let i = 0; i < 3; i++) await model.trainOnBatch(x, y);
     tf.dispose([x, y]);
+    releaseOptimizer(model);
     return (performance.now() - start) / 3000;
   };
   const head = buildHead(featureShape, 1);
@@ -135,5 +139,16 @@ export async function measureUnfreezeCost(base: BaseChoice, batchSize = 32): Pro
     return { headOnly, unfrozen: await time(full, base.model.inputs[0].shape.slice(1) as number[]) };
   } finally {
     base.model.trainable = false;
+    releaseWrapper(head2);
+    head2.dispose();
   }
+}
+
+/**
+ * A model built as base + head holds a reference to the head (tfjs-layers counts references per
+ * container). Releasing that reference lets a later head.dispose() free the head's weights. The
+ * wrapper itself is never disposed: tfjs-layers would free the base's layers with it.
+ */
+function releaseWrapper(head: tf.LayersModel): void {
+  head.dispose(); // reference count 2 → 1: nothing is freed yet
 }

@@ -84,6 +84,17 @@ export function compileLikeKeras(model: tf.LayersModel): void {
   });
 }
 
+/**
+ * Frees a compiled model's optimizer. A passed-in optimizer is not disposed with its model, and
+ * tfjs 4.22's AdamOptimizer.dispose() frees its moments but not the base class's iteration
+ * counter, so both are called.
+ */
+export function releaseOptimizer(model: tf.LayersModel): void {
+  const optimizer = model.optimizer;
+  optimizer.dispose();
+  tf.Optimizer.prototype.dispose.call(optimizer);
+}
+
 /** model.fit(x, y, epochs, batch_size, validation_data) with a seeded shuffle. */
 export async function fit(model: tf.LayersModel, train: BatchSource, validation: BatchSource, options: TrainOptions = {}): Promise<History> {
   const epochs = options.epochs ?? 5;
