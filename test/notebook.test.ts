@@ -50,6 +50,9 @@ describe('the workbook, executed by nbconvert with the tslab kernel', function (
   it('figures are Plotly mime bundles, with plotly.js embedded once in the document', () => {
     const figures = outputs.flat().filter((o) => o.data?.['application/vnd.plotly.v1+json']);
     expect(figures.length).to.be.at.least(4); // samples, history, per class, confusion
+    // Viewers without JavaScript get a static SVG: the history figure's has its 4 lines.
+    const history = figures.find((o) => String(o.data!['text/plain']).includes('Accuracy and loss per epoch'));
+    expect(String(history?.data?.['image/svg+xml']).match(/<polyline /g)).to.have.length(4);
     const embedded = figures.filter((o) => String(o.data!['text/html']).length > 1_000_000);
     expect(embedded).to.have.length(1);
     const html = fs.readFileSync(path.join(dir, 'pretrained-transfer.html'), 'utf8');

@@ -4,13 +4,15 @@
  *    (from the plotly wheel in .venv), no script, no trust prompt, also after reopening;
  *  - text/html: a div plus a script, for nbconvert HTML reports; plotly.js (from node_modules,
  *    never a CDN) is embedded in the first figure of the session only;
- *  - text/plain: a one-line description for viewers without JavaScript.
+ *  - image/svg+xml: a static drawing (svg.ts) for viewers without JavaScript;
+ *  - text/plain: a one-line description.
  * tslab's public display.raw() sends one mime type per message, so a multi-type bundle goes
  * through the same internal writer (tslab/dist/jupyter's lastWriteDisplayData) that raw() uses.
  */
 import * as fs from 'fs';
 import { randomBytes } from 'crypto';
 import { Figure } from './figures';
+import { figureSvg } from './svg';
 
 type Writer = (message: { data: Record<string, unknown>; metadata: object; transient: { display_id?: string } }, update: boolean) => void;
 
@@ -45,9 +47,11 @@ export function figureHtml(figure: Figure, embedLibrary: boolean, id = `plot-${r
 /** A figure as a mime bundle. */
 export function figureBundle(figure: Figure, embedLibrary: boolean): Record<string, unknown> {
   const title = (figure.layout.title as { text?: string } | undefined)?.text ?? 'figure';
+  const svg = figureSvg(figure);
   return {
     'application/vnd.plotly.v1+json': { data: figure.data, layout: figure.layout },
     'text/html': figureHtml(figure, embedLibrary),
+    ...(svg ? { 'image/svg+xml': svg } : {}),
     'text/plain': `<Plotly figure: ${title}, ${figure.data.length} traces>`,
   };
 }
