@@ -9,6 +9,7 @@ export * from './lib/experiment';
 export * from './lib/metrics';
 export * from './lib/synthetic';
 export * from './lib/session';
+export * from './lib/summary';
 export * from './viz/figures';
 export * from './viz/display';
 export * from './viz/tables';

@@ -8,6 +8,7 @@ import { syntheticCifar10 } from '../src/lib/synthetic';
 import { chooseBase, BaseChoice, trainClassifier, cachedFeatures, measureUnfreezeCost } from '../src/lib/experiment';
 import { ADAM, buildHead } from '../src/lib/train';
 import { featureCachePath, md5OfBytes } from '../src/lib/feature-cache';
+import { summaryLines } from '../src/lib/summary';
 
 describe('training with Keras semantics', () => {
   let base: BaseChoice;
@@ -26,6 +27,10 @@ describe('training with Keras semantics', () => {
     expect(base.model.countParams()).to.equal(14_714_688);
     expect(base.model.trainableWeights).to.have.length(0);
     expect(ADAM).to.deep.equal({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+    const summary = summaryLines(base.model, head);
+    expect(summary).to.include.members(['Total params: 14,848,586', 'Trainable params: 133,898', 'Non-trainable params: 14,714,688']);
+    expect(summary.find((l) => l.startsWith('block5_pool (MaxPooling2D)'))).to.match(/\(None, 1, 1, 512\)\s+0$/);
+    expect(summary.find((l) => l.startsWith('dense (Dense)'))).to.match(/\(None, 256\)\s+131,328$/);
     head.dispose();
   });
 

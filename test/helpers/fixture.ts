@@ -3,10 +3,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ImageSet } from '../../src/lib/cifar10';
 
-export const FIXTURE_DIR = path.resolve(__dirname, '../../../shared/fixtures/keras-vgg16');
+/** shared/ sits beside the project (as in CI); TL_SHARED_DIR names another place. */
+export const FIXTURE_DIR = path.resolve(process.env.TL_SHARED_DIR ?? path.resolve(__dirname, '../../../shared'), 'fixtures/keras-vgg16');
 
 export function fixturePath(name: string): string {
-  return path.join(FIXTURE_DIR, name);
+  const file = path.join(FIXTURE_DIR, name);
+  if (!fs.existsSync(file)) throw new Error(`Keras fixture ${file} is missing: shared/ must sit beside the project, or set TL_SHARED_DIR`);
+  return file;
 }
 
 export function fixtureImages(): ImageSet {
