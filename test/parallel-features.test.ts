@@ -13,7 +13,7 @@ describe('feature extraction on worker threads (wasm)', () => {
     const base = buildVgg16Base({ seed: 5 });
     const set = syntheticImages(40, 2);
     const single = await extractFeatures(base, set, { preprocess: 'caffe', batchSize: 16 });
-    const parallel = await extractFeaturesParallel(base, set, { engine: 'wasm', workers: 2, preprocess: 'caffe', batchSize: 16 });
+    const parallel = await extractFeaturesParallel(base, set, { engine: 'wasm', threads: 2, preprocess: 'caffe', batchSize: 16 });
     base.dispose();
     expect(parallel.length).to.equal(40 * 512);
     expect(Math.max(...single.map(Math.abs))).to.be.greaterThan(0);

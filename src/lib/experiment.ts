@@ -77,7 +77,7 @@ export async function cachedFeatures(base: BaseChoice, set: ImageSet, preprocess
   const engine = currentEngine()?.name;
   const values = engine === 'native' || engine === undefined || os.cpus().length < 2
     ? await extractFeatures(base.model, set, { preprocess, progress: true, label })
-    : await extractFeaturesParallel(base.model, set, { engine, preprocess, progress: true, label: `${label}, ${os.cpus().length} workers` });
+    : await extractFeaturesParallel(base.model, set, { engine, preprocess, progress: true, label: `${label}, ${os.cpus().length} threads` });
   writeFeatureCache(file, key, values, set.count);
   return { values, fromCache: false, seconds: (performance.now() - start) / 1000 };
 }
