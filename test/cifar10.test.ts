@@ -9,6 +9,7 @@ import { pipeline } from 'stream/promises';
 import { loadCifar10, readCifar10Archive, stratifiedSubset, RECORD_BYTES, ImageSet } from '../src/lib/cifar10';
 import { preprocessBatch, CAFFE_MEAN_BGR } from '../src/lib/preprocess';
 import { encodeRecords, syntheticCifar10, syntheticImages, writeCifar10Archive, writeTarGz, SYNTHETIC_CLASS_NAMES } from '../src/lib/synthetic';
+import { oneLineErrorOf } from './helpers/errors';
 import { startLoopbackServer } from './helpers/loopback-server';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tl-cifar-'));
@@ -29,13 +30,6 @@ async function archiveWith(dir: string, change: (members: Map<string, Buffer>) =
 
 function slice(set: ImageSet, from: number, to: number): ImageSet {
   return { images: set.images.subarray(from * 3072, to * 3072), labels: set.labels.subarray(from, to), count: to - from };
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<string> {
-  const err = await promise.then(() => undefined, (e: Error) => e);
-  expect(err, 'expected an error').to.be.instanceOf(Error);
-  expect(err!.message).to.not.include('\n');
-  return err!.message;
 }
 
 describe('CIFAR-10 binary archive', () => {
@@ -83,7 +77,7 @@ describe('CIFAR-10 binary archive', () => {
       const good = await archiveWith(tmp(), () => undefined);
       const cut = path.join(tmp(), 'cut.tar.gz');
       fs.writeFileSync(cut, fs.readFileSync(good).subarray(0, 20_000));
-      expect(await errorOf(readCifar10Archive(cut))).to.match(new RegExp(`^CIFAR-10 archive ${cut}: corrupt or truncated gzip`));
+      expect(await oneLineErrorOf(readCifar10Archive(cut))).to.match(new RegExp(`^CIFAR-10 archive ${cut}: corrupt or truncated gzip`));
     });
 
     it('corrupt gzip', async () => {
@@ -91,13 +85,13 @@ describe('CIFAR-10 binary archive', () => {
       const bad = path.join(tmp(), 'bad.tar.gz');
       for (let i = 2000; i < 2100; i++) good[i] ^= 0xff;
       fs.writeFileSync(bad, good);
-      expect(await errorOf(readCifar10Archive(bad))).to.match(new RegExp(`^CIFAR-10 archive ${bad}: corrupt or truncated gzip`));
+      expect(await oneLineErrorOf(readCifar10Archive(bad))).to.match(new RegExp(`^CIFAR-10 archive ${bad}: corrupt or truncated gzip`));
     });
 
     it('a member whose path leaves the folder (../)', async () => {
       const target = path.join(tmp(), 'escape.tar.gz');
       await writeTarGz(target, [{ name: 'cifar-10-batches-bin/../../evil.bin', body: Buffer.alloc(10) }]);
-      expect(await errorOf(readCifar10Archive(target))).to.equal(
+      expect(await oneLineErrorOf(readCifar10Archive(target))).to.equal(
         `CIFAR-10 archive ${target}: member cifar-10-batches-bin/../../evil.bin points outside the archive's folder; refused`);
     });
 
@@ -108,25 +102,25 @@ describe('CIFAR-10 binary archive', () => {
       pack.entry({ name: 'cifar-10-batches-bin/test_batch.bin', type: 'symlink', linkname: '/etc/passwd' });
       pack.finalize();
       await writing;
-      expect(await errorOf(readCifar10Archive(target))).to.equal(
+      expect(await oneLineErrorOf(readCifar10Archive(target))).to.equal(
         `CIFAR-10 archive ${target}: member cifar-10-batches-bin/test_batch.bin is a link; links are refused`);
     });
 
     it('a missing batch file', async () => {
       const target = await archiveWith(tmp(), (m) => m.delete('data_batch_3.bin'));
-      expect(await errorOf(readCifar10Archive(target))).to.equal(
+      expect(await oneLineErrorOf(readCifar10Archive(target))).to.equal(
         `CIFAR-10 archive ${target}: missing cifar-10-batches-bin/data_batch_3.bin; is this the binary version of CIFAR-10?`);
     });
 
     it('a record length that is not a multiple of 3073', async () => {
       const target = await archiveWith(tmp(), (m) => m.set('test_batch.bin', m.get('test_batch.bin')!.subarray(0, 3073 * 2 + 100)));
-      expect(await errorOf(readCifar10Archive(target))).to.equal(
+      expect(await oneLineErrorOf(readCifar10Archive(target))).to.equal(
         `CIFAR-10 archive ${target}: cifar-10-batches-bin/test_batch.bin is 6246 bytes, not a multiple of the 3073-byte record`);
     });
 
     it('a label byte above 9', async () => {
       const target = await archiveWith(tmp(), (m) => { m.get('data_batch_2.bin')![3073 * 4] = 12; });
-      expect(await errorOf(readCifar10Archive(target))).to.equal(
+      expect(await oneLineErrorOf(readCifar10Archive(target))).to.equal(
         `CIFAR-10 archive ${target}: cifar-10-batches-bin/data_batch_2.bin record 4 has label 12, expected 0..9`);
     });
   });
@@ -148,7 +142,7 @@ describe('CIFAR-10 binary archive', () => {
         // The cached file goes bad (disk fault, an editor...): one line, the file is removed...
         const cached = path.join(process.env.TL_DATA_DIR, 'cifar.tar.gz');
         fs.writeFileSync(cached, body.subarray(0, 1000));
-        expect(await errorOf(loadCifar10({ remote, quiet: true }))).to.match(/corrupt or truncated gzip.*; deleted from the cache, run again to re-download$/);
+        expect(await oneLineErrorOf(loadCifar10({ remote, quiet: true }))).to.match(/corrupt or truncated gzip.*; deleted from the cache, run again to re-download$/);
         expect(fs.existsSync(cached)).to.equal(false);
         // ...and the next run downloads it again by itself.
         const again = await loadCifar10({ remote, quiet: true, subset: 50, testSubset: 10 });

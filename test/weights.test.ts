@@ -7,17 +7,11 @@ import * as path from 'path';
 import { useEngine } from '../src/lib/engine';
 import { buildVgg16Base, loadVgg16Weights, pretrainedVgg16, vgg16WeightArrays, VGG16_CONV_LAYERS } from '../src/lib/vgg16';
 import { readKerasWeights, writeKerasWeights, WeightArray } from '../src/lib/weights-h5';
+import { oneLineErrorOf } from './helpers/errors';
 import { startLoopbackServer } from './helpers/loopback-server';
 import { fixturePath } from './helpers/fixture';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tl-weights-'));
-
-async function errorOf(promise: Promise<unknown>): Promise<string> {
-  const err = await promise.then(() => undefined, (e: Error) => e);
-  expect(err, 'expected an error').to.be.instanceOf(Error);
-  expect(err!.message).to.not.include('\n');
-  return err!.message;
-}
 
 describe('VGG16 and Keras HDF5 weights', () => {
   let layers: { layer: string; arrays: WeightArray[] }[];
@@ -75,14 +69,14 @@ describe('VGG16 and Keras HDF5 weights', () => {
     it('a file that is not HDF5', async () => {
       const file = path.join(tmp(), 'weights.h5');
       fs.writeFileSync(file, '<html>404 Not Found</html>');
-      expect(await errorOf(loadVgg16Weights(buildVgg16Base(), file))).to.equal(
+      expect(await oneLineErrorOf(loadVgg16Weights(buildVgg16Base(), file))).to.equal(
         `weights file ${file}: not an HDF5 file (no HDF5 signature); expected a Keras .h5 weights file`);
     });
 
     it('an HDF5 file missing a layer', async () => {
       const file = path.join(tmp(), 'weights.h5');
       await writeKerasWeights(file, layers.filter((l) => l.layer !== 'block3_conv2'));
-      expect(await errorOf(loadVgg16Weights(buildVgg16Base(), file))).to.equal(
+      expect(await oneLineErrorOf(loadVgg16Weights(buildVgg16Base(), file))).to.equal(
         `weights file ${file}: no layer block3_conv2; expected Keras's VGG16 notop weights`);
     });
 
@@ -92,7 +86,7 @@ describe('VGG16 and Keras HDF5 weights', () => {
         layer: l.layer, arrays: [{ ...l.arrays[0], shape: [3, 3, 64, 64], values: new Float32Array(3 * 3 * 64 * 64) }, l.arrays[1]] }));
       const base = buildVgg16Base({ seed: 1 });
       const before = base.getLayer('block1_conv1').getWeights()[0].dataSync().slice();
-      expect(await errorOf(loadVgg16Weights(base, file))).to.equal(
+      expect(await oneLineErrorOf(loadVgg16Weights(base, file))).to.equal(
         `weights file ${file}: layer block2_conv1 kernel block2_conv1_W_1:0 has shape 3×3×64×64, the model needs 3×3×64×128; expected Keras's VGG16 notop weights`);
       expect(Array.from(base.getLayer('block1_conv1').getWeights()[0].dataSync())).to.deep.equal(Array.from(before));
       base.dispose();
@@ -114,7 +108,7 @@ describe('VGG16 and Keras HDF5 weights', () => {
       expect(first.weightsMd5).to.equal(remote.md5);
       first.model.dispose();
       fs.writeFileSync(first.weightsFile, 'garbage');
-      expect(await errorOf(pretrainedVgg16({ remote, quiet: true }))).to.match(/not an HDF5 file.*; deleted from the cache, run again to re-download$/);
+      expect(await oneLineErrorOf(pretrainedVgg16({ remote, quiet: true }))).to.match(/not an HDF5 file.*; deleted from the cache, run again to re-download$/);
       expect(fs.existsSync(first.weightsFile)).to.equal(false);
       const again = await pretrainedVgg16({ remote, quiet: true });
       again.model.dispose();
