@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TF_CPP_MIN_LOG_LEVEL=2
-exec .venv/bin/jupyter lab notebooks/pretrained-transfer.ipynb "$@"
+# JupyterLab refuses to run as root (containers, CI machines) unless told to.
+root_flag=(); [ "$(id -u)" = 0 ] && root_flag=(--allow-root)
+exec .venv/bin/jupyter lab "${root_flag[@]}" notebooks/pretrained-transfer.ipynb "$@"

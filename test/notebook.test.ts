@@ -38,6 +38,8 @@ describe('the workbook, executed by nbconvert with the tslab kernel', function (
     expect(top).to.include('engine: native');
     expect(top).to.include('Data: synthetic CIFAR-10-format images');
     expect(top).to.include('Base: VGG16 with seeded random weights (ImageNet weights unavailable)');
+    const notice = outputs.slice(0, 3).flat().map((o) => String(o.data?.['text/html'] ?? '')).find((h) => h.includes('<b>Weights:</b>'));
+    expect(notice).to.include('synthetic CIFAR-10-format images').and.include('ImageNet weights unavailable').and.include('Not the article');
   });
 
   it('prints Keras-like epoch lines and the head\'s parameter count', () => {

@@ -46,9 +46,16 @@ export function perClassFigure(classNames: string[], accuracy: number[], title =
 /** Confusion matrix heatmap: rows true class, columns predicted class. */
 export function confusionFigure(classNames: string[], matrix: number[][], title = 'Confusion matrix (validation)'): Figure {
   return {
-    data: [{ type: 'heatmap', z: matrix, x: classNames, y: classNames, colorscale: 'Blues', hovertemplate: 'true %{y}<br>predicted %{x}<br>%{z} images<extra></extra>' }],
+    data: [{ type: 'heatmap', z: matrix, x: classNames, y: classNames, colorscale: 'Blues', reversescale: true, hovertemplate: 'true %{y}<br>predicted %{x}<br>%{z} images<extra></extra>' }],
     layout: { title: { text: title }, height: 480, xaxis: { title: { text: 'predicted' } }, yaxis: { title: { text: 'true' }, autorange: 'reversed' } },
   };
+}
+
+/** A notice box saying which data and which weights a run used (shown at the top of the report). */
+export function runNoticeHtml(data: string, weights: string, fallback: boolean): string {
+  const colour = fallback ? '#fff4e5' : '#eef6ee';
+  const note = fallback ? '<br><b>Not the article\'s setting:</b> the real data or ImageNet weights could not be had; numbers below are from this substitute.' : '';
+  return `<div style="background:${colour};border:1px solid #ccc;padding:8px 12px;margin:4px 0"><b>Data:</b> ${data}<br><b>Weights:</b> ${weights}${note}</div>`;
 }
 
 /** A grid of sample images with their class names. */
@@ -71,12 +78,12 @@ export function sampleGridFigure(set: ImageSet, classNames: string[], perClass =
     }
     return { type: 'image', z, xaxis: `x${k + 1}`, yaxis: `y${k + 1}`, name: classNames[set.labels[i]] };
   });
-  const layout: Record<string, unknown> = { height: 140 * Math.ceil(picked.length / columns), margin: { t: 30, b: 10, l: 10, r: 10 },
+  const layout: Record<string, unknown> = { height: 160 * Math.ceil(picked.length / columns), margin: { t: 40, b: 10, l: 10, r: 10 },
     grid: { rows: Math.ceil(picked.length / columns), columns, pattern: 'independent' }, annotations: [] };
   picked.forEach((i, k) => {
     layout[`xaxis${k + 1}`] = { visible: false };
     layout[`yaxis${k + 1}`] = { visible: false };
-    (layout.annotations as unknown[]).push({ text: classNames[set.labels[i]], xref: `x${k + 1} domain`, yref: `y${k + 1} domain`, x: 0.5, y: 1.15, showarrow: false });
+    (layout.annotations as unknown[]).push({ text: classNames[set.labels[i]], xref: `x${k + 1} domain`, yref: `y${k + 1} domain`, x: 0.5, y: 1.02, yanchor: 'bottom', showarrow: false });
   });
   return { data, layout };
 }
