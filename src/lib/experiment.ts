@@ -2,19 +2,19 @@
  * The article's experiment, as the notebook and the command line run it: data, frozen base,
  * features (computed once and cached, or inside every batch), head, training.
  */
+import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
 import { Cifar10, ImageSet, loadCifar10, readCifar10Archive, withSubsets } from './cifar10';
+import { currentEngine } from './engine';
+import { UserFacingError } from './errors';
 import { extractFeatures } from './features';
 import { featureCachePath, FeatureKey, md5OfBytes, readFeatureCache, writeFeatureCache } from './feature-cache';
+import { extractFeaturesParallel } from './parallel-features';
 import { dataDir } from './paths';
 import { Preprocessing } from './preprocess';
 import { ensureSyntheticArchive } from './synthetic';
 import { buildHead, compileLikeKeras, featureSource, fit, History, imageSource, releaseOptimizer, TrainOptions } from './train';
 import { buildVgg16Base, pretrainedVgg16, vgg16WeightArrays } from './vgg16';
-import { UserFacingError } from './errors';
-import * as os from 'os';
-import { currentEngine } from './engine';
-import { extractFeaturesParallel } from './parallel-features';
 
 export type Strategy = 'cached' | 'end-to-end';
 
@@ -73,7 +73,7 @@ export async function cachedFeatures(base: BaseChoice, set: ImageSet, preprocess
   const start = performance.now();
   const hit = readFeatureCache(file, key);
   if (hit && hit.count === set.count) return { values: hit.values, fromCache: true, seconds: (performance.now() - start) / 1000 };
-  // wasm and pure JS run one thread in Node: spread the work over worker threads, one per core.
+  // wasm and pure JS run one thread in Node: the main thread and one worker per other core share the work.
   const engine = currentEngine()?.name;
   const values = engine === 'native' || engine === undefined || os.cpus().length < 2
     ? await extractFeatures(base.model, set, { preprocess, progress: true, label })
