@@ -116,7 +116,7 @@ async function startWasm(): Promise<string> {
     wasm.setWasmPaths(dir + '/');
     wasmPathsSet = true;
   }
-  if (!(await quietly(() => tf.setBackend('wasm')))) throw new Error('the wasm backend did not initialise');
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
   await tf.ready();
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   return `WebAssembly${simd ? ' SIMD' : ''}, ${wasm.getThreadsCount()} thread`;
