@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Cifar10, ImageSet, loadCifar10, readCifar10Archive, withSubsets } from './cifar10';
 import { currentEngine } from './engine';
 import { UserFacingError } from './errors';
-import { extractFeatures } from './features';
+import { extractFeatures, featureShapeOf, inputShapeOf } from './features';
 import { featureCachePath, FeatureKey, md5OfBytes, readFeatureCache, writeFeatureCache } from './feature-cache';
 import { extractFeaturesParallel } from './parallel-features';
 import { dataDir } from './paths';
@@ -68,7 +68,7 @@ export async function chooseBase(options: { random?: boolean } = {}): Promise<Ba
 
 /** Base features of a set, from the cache when present and valid, else computed and cached. */
 export async function cachedFeatures(base: BaseChoice, set: ImageSet, preprocess: Preprocessing, label: string): Promise<{ values: Float32Array; fromCache: boolean; seconds: number }> {
-  const key: FeatureKey = { weightsMd5: base.weightsMd5, imagesMd5: md5OfBytes(set.images), preprocess, inputShape: base.model.inputs[0].shape.slice(1) as number[] };
+  const key: FeatureKey = { weightsMd5: base.weightsMd5, imagesMd5: md5OfBytes(set.images), preprocess, inputShape: inputShapeOf(base.model) };
   const file = featureCachePath(key);
   const start = performance.now();
   const hit = readFeatureCache(file, key);
@@ -91,7 +91,7 @@ export interface TrainRun {
 /** Trains a fresh head on `data` with the chosen strategy. Same seed → same mathematics for both. */
 export async function trainClassifier(base: BaseChoice, data: Cifar10, options: TrainOptions & { preprocess?: Preprocessing; strategy?: Strategy } = {}): Promise<TrainRun> {
   const preprocess = options.preprocess ?? 'seed';
-  const featureShape = base.model.outputs[0].shape.slice(1) as number[];
+  const featureShape = featureShapeOf(base.model);
   const head = buildHead(featureShape, options.seed ?? 42);
   if (options.strategy === 'end-to-end') {
     const full = tf.model({ inputs: base.model.inputs, outputs: head.apply(base.model.outputs[0]) as tf.SymbolicTensor });
@@ -117,7 +117,7 @@ export async function trainClassifier(base: BaseChoice, data: Cifar10, options: 
  * unfrozen (what fine-tuning costs). The base is frozen again afterwards.
  */
 export async function measureUnfreezeCost(base: BaseChoice, batchSize = 32): Promise<{ headOnly: number; unfrozen: number }> {
-  const featureShape = base.model.outputs[0].shape.slice(1) as number[];
+  const featureShape = featureShapeOf(base.model);
   const time = async (model: tf.LayersModel, inputShape: number[]) => {
     compileLikeKeras(model);
     const x = tf.randomUniform([batchSize, ...inputShape]);
@@ -136,7 +136,7 @@ export async function measureUnfreezeCost(base: BaseChoice, batchSize = 32): Pro
   const head2 = buildHead(featureShape, 2);
   try {
     const full = tf.model({ inputs: base.model.inputs, outputs: head2.apply(base.model.outputs[0]) as tf.SymbolicTensor });
-    return { headOnly, unfrozen: await time(full, base.model.inputs[0].shape.slice(1) as number[]) };
+    return { headOnly, unfrozen: await time(full, inputShapeOf(base.model)) };
   } finally {
     base.model.trainable = false;
     releaseWrapper(head2);

@@ -13,7 +13,7 @@ import { Worker } from 'worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { ImageSet, PIXELS_PER_IMAGE } from './cifar10';
 import { EngineName } from './engine';
-import { extractFeatures } from './features';
+import { extractFeatures, featureSizeOf, inputShapeOf } from './features';
 import { Preprocessing } from './preprocess';
 import { Progress } from './progress';
 import { vgg16WeightArrays } from './vgg16';
@@ -50,7 +50,7 @@ export interface ParallelOptions {
 
 export async function extractFeaturesParallel(base: tf.LayersModel, set: ImageSet, options: ParallelOptions = {}): Promise<Float32Array> {
   const threads = Math.max(1, options.threads ?? os.cpus().length);
-  const featureSize = (base.outputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
+  const featureSize = featureSizeOf(base);
   const images = new SharedArrayBuffer(set.count * PIXELS_PER_IMAGE);
   new Uint8Array(images).set(set.images.subarray(0, set.count * PIXELS_PER_IMAGE));
   const work: SharedWork = {
@@ -61,8 +61,7 @@ export async function extractFeaturesParallel(base: tf.LayersModel, set: ImageSe
   const workers: Promise<void>[] = [];
   if (threads > 1) {
     const weights = vgg16WeightArrays(base);
-    const inputShape = base.inputs[0].shape.slice(1) as [number, number, number];
-    for (let w = 1; w < threads; w++) workers.push(runWorker({ ...work, engine: options.engine ?? 'wasm', weights, inputShape }));
+    for (let w = 1; w < threads; w++) workers.push(runWorker({ ...work, engine: options.engine ?? 'wasm', weights, inputShape: inputShapeOf(base) }));
   }
   const reporting = progress ? setInterval(() => progress.update(imagesDone(work)), 500) : undefined;
   try {

@@ -87,6 +87,15 @@ export async function loadVgg16Weights(model: tf.LayersModel, filePath: string):
   }
 }
 
+/** Assigns arrays from vgg16WeightArrays (same model shape) to the base, layer by layer. */
+export function setVgg16WeightArrays(model: tf.LayersModel, layers: { layer: string; arrays: WeightArray[] }[]): void {
+  model.layers.forEach((layer, i) => {
+    const tensors = layers[i].arrays.map((a) => tf.tensor(a.values, a.shape));
+    if (tensors.length) layer.setWeights(tensors);
+    tf.dispose(tensors);
+  });
+}
+
 /** The base's weights in the published file's layout (block1_conv1_W_1:0 …), e.g. to serve in tests. */
 export function vgg16WeightArrays(model: tf.LayersModel): { layer: string; arrays: WeightArray[] }[] {
   return model.layers.map((layer) => ({
