@@ -12,7 +12,7 @@ import { chooseBase, chooseData, Strategy, trainClassifier } from '../lib/experi
 import { md5OfBytes } from '../lib/feature-cache';
 import { PROJECT_ROOT } from '../lib/paths';
 import { parsePreprocessing } from '../lib/preprocess';
-import { UserFacingError } from '../lib/errors';
+import { ImpossibleRequestError } from '../lib/errors';
 
 class UsageError extends Error {}
 
@@ -100,7 +100,7 @@ async function main(argv: string[]): Promise<void> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).catch((err: Error) => {
-    const bad = err instanceof UsageError || err instanceof EngineUnavailableError || (err instanceof UserFacingError && /subset of \d+ images asked/.test(err.message));
+    const bad = err instanceof UsageError || err instanceof EngineUnavailableError || err instanceof ImpossibleRequestError;
     console.error(`train: ${err.message.split('\n')[0]}`);
     process.exit(bad ? 2 : 1);
   });

@@ -13,7 +13,7 @@ import { createGunzip } from 'zlib';
 import { pipeline } from 'stream/promises';
 import * as tar from 'tar-stream';
 import { fetchToCache, RemoteFile, warnIfNotOfficial } from './download';
-import { UserFacingError } from './errors';
+import { ImpossibleRequestError, UserFacingError } from './errors';
 import { shuffledIndices } from './random';
 
 export const CIFAR10_ARCHIVE: RemoteFile = {
@@ -151,14 +151,14 @@ export async function readCifar10Archive(archive: string): Promise<Cifar10> {
 
 /** A stratified, deterministic subset: the same number of images from each class, in shuffled order. */
 export function stratifiedSubset(set: ImageSet, size: number, seed: number): ImageSet {
-  if (size > set.count) throw new UserFacingError(`subset of ${size} images asked, but the set holds ${set.count}`);
+  if (size > set.count) throw new ImpossibleRequestError(`subset of ${size} images asked, but the set holds ${set.count}`);
   const perClass = new Array(NUM_CLASSES).fill(Math.floor(size / NUM_CLASSES));
   for (let c = 0; c < size % NUM_CLASSES; c++) perClass[c]++;
   const chosen: number[] = [];
   for (const i of shuffledIndices(set.count, seed)) {
     if (perClass[set.labels[i]] > 0) { perClass[set.labels[i]]--; chosen.push(i); }
   }
-  if (chosen.length !== size) throw new UserFacingError(`subset of ${size} images: the set has too few images of some class`);
+  if (chosen.length !== size) throw new ImpossibleRequestError(`subset of ${size} images: the set has too few images of some class`);
   return pick(set, chosen);
 }
 

@@ -8,3 +8,6 @@ export class UserFacingError extends Error {
     this.name = 'UserFacingError';
   }
 }
+
+/** A request the data cannot satisfy (a subset larger than the set): the caller asked for the impossible. */
+export class ImpossibleRequestError extends UserFacingError {}
