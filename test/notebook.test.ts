@@ -18,7 +18,8 @@ describe('the workbook, executed by nbconvert with the tslab kernel', function (
   before(() => {
     log = execFileSync('bash', ['scripts/report.sh'], {
       cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, TL_REPORT_DIR: dir, TL_SYNTHETIC: '1', TL_SUBSET: '500', TL_TEST_SUBSET: '200', TL_RANDOM_WEIGHTS: '1', TL_EPOCHS: '2' },
+      // A fresh data folder, so features are computed (and their progress shown) on every run.
+      env: { ...process.env, TL_REPORT_DIR: dir, TL_DATA_DIR: path.join(dir, 'data'), TL_SYNTHETIC: '1', TL_SUBSET: '500', TL_TEST_SUBSET: '200', TL_RANDOM_WEIGHTS: '1', TL_EPOCHS: '2' },
     });
     const notebook = JSON.parse(fs.readFileSync(path.join(dir, 'pretrained-transfer.ipynb'), 'utf8'));
     outputs = notebook.cells.filter((c: { cell_type: string }) => c.cell_type === 'code').map((c: { outputs: Output[] }) => c.outputs);
@@ -62,6 +63,8 @@ describe('the workbook, executed by nbconvert with the tslab kernel', function (
     const banner = fs.readFileSync(require.resolve('plotly.js-dist-min'), 'utf8').slice(0, 40);
     expect(html.split(banner).length - 1).to.equal(1);
     expect(html).to.not.match(/<script[^>]+src=/);
+    // Progress bars redraw with \r: the report shows each extraction's final line only (seed and caffe runs).
+    expect(html.split('features (train) [').length - 1).to.equal(2);
   });
 
   it('the HTML report renders both history figures offline in Chromium (4 traces with lines)', async () => {
